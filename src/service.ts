@@ -5,7 +5,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 
+import { listenAdminSocket } from './admin/admin-socket.js';
 import { ensureSandbox, type Sandbox } from './admin/sandbox.js';
+import { createResponder } from './ai/index.js';
 import { buildApp } from './app.js';
 import { listSandboxChannels, webhookUrl } from './channels/store.js';
 import type { Config } from './config/index.js';
@@ -91,6 +93,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
         emulatorBaseUrl: () => emulator?.url,
       }),
       log,
+      responder: createResponder(config, database.db, log),
       notifyEvents: () => notify(),
     };
     const sandbox = await ensureSandbox(ctx.db, secrets);
@@ -107,6 +110,12 @@ export async function startService(config: Config, options: ServiceOptions = {})
       () => processor.stop(),
       () => recovery.stop(),
     );
+
+    if (options.database === undefined && config.databaseUrl === undefined) {
+      const env = { db: ctx.db, secrets, publicBaseUrl: config.publicBaseUrl };
+      const socket = await listenAdminSocket(env, config.dataDir);
+      cleanups.push(() => new Promise<void>((done) => socket.close(() => done())));
+    }
 
     const stop = once(() => shutdown(cleanups, database, options, log));
 
