@@ -47,8 +47,7 @@ function fromFrameworkError(error: FastifyError): ApiError | undefined {
   }
   switch (error.code) {
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
-      return error.statusCode === 415 ? errors.unsupportedMediaType() : undefined;
+      return errors.unsupportedMediaType();
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return errors.payloadTooLarge();
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
