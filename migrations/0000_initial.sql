@@ -110,6 +110,7 @@ CREATE TABLE "multicasts" (
 	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
 	"partner_id" uuid NOT NULL,
 	"messages" jsonb NOT NULL,
+	"idempotency_key" text,
 	"status" text NOT NULL,
 	"stats" jsonb NOT NULL,
 	"unresolved" jsonb NOT NULL,
@@ -182,6 +183,9 @@ CREATE INDEX "faqs_bot" ON "faqs" USING btree ("bot_id");--> statement-breakpoin
 CREATE UNIQUE INDEX "multicast_calls_seq" ON "multicast_calls" USING btree ("multicast_id","seq");--> statement-breakpoint
 CREATE INDEX "multicast_calls_status" ON "multicast_calls" USING btree ("status");--> statement-breakpoint
 CREATE INDEX "multicasts_partner_created" ON "multicasts" USING btree ("partner_id","created_at");--> statement-breakpoint
+CREATE UNIQUE INDEX "multicasts_idempotency_key" ON "multicasts" USING btree ("partner_id","idempotency_key");--> statement-breakpoint
 CREATE INDEX "products_bot" ON "products" USING btree ("bot_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "webhook_events_event_id" ON "webhook_events" USING btree ("channel_id","webhook_event_id");--> statement-breakpoint
-CREATE INDEX "webhook_events_status" ON "webhook_events" USING btree ("status","id");
+CREATE INDEX "webhook_events_status" ON "webhook_events" USING btree ("status","id");--> statement-breakpoint
+CREATE INDEX "webhook_events_open" ON "webhook_events" USING btree ("id") WHERE "webhook_events"."status" in ('pending', 'processing');--> statement-breakpoint
+CREATE INDEX "webhook_events_open_user" ON "webhook_events" USING btree ("channel_id","line_user_id","id") WHERE "webhook_events"."status" in ('pending', 'processing');

@@ -232,6 +232,14 @@ export const webhookEvents = pgTable(
   (t) => [
     uniqueIndex('webhook_events_event_id').on(t.channelId, t.webhookEventId),
     index('webhook_events_status').on(t.status, t.id),
+    // The processor's claim looks only at unfinished events, however many are done:
+    // oldest first, and whether the same user has an earlier one.
+    index('webhook_events_open')
+      .on(t.id)
+      .where(sql`${t.status} in ('pending', 'processing')`),
+    index('webhook_events_open_user')
+      .on(t.channelId, t.lineUserId, t.id)
+      .where(sql`${t.status} in ('pending', 'processing')`),
   ],
 );
 
