@@ -70,7 +70,14 @@ export async function runAdmin(
   command: AdminCommand,
   options: Record<string, unknown>,
 ): Promise<void> {
-  const { json, ...args } = options;
+  const { json, ...camel } = options;
+  // commander names `--channel-secret` channelSecret; the commands use the flag names.
+  const args = Object.fromEntries(
+    Object.entries(camel).map(([key, value]) => [
+      key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`),
+      value,
+    ]),
+  );
   const result = await execute(command, args);
   if (json === true) process.stdout.write(`${JSON.stringify(result)}\n`);
   else printHuman(command, result);

@@ -21,7 +21,13 @@ interface Run {
 function botfleet(dataDir: string, args: string[]): Promise<Run> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], {
-      env: { ...process.env, DATA_DIR: dataDir, PORT: '0', EMULATOR_PORT: 'off', LOG_LEVEL: 'silent' },
+      env: {
+        ...process.env,
+        DATA_DIR: dataDir,
+        PORT: '0',
+        EMULATOR_PORT: 'off',
+        LOG_LEVEL: 'silent',
+      },
     });
     let stdout = '';
     let stderr = '';
@@ -34,7 +40,13 @@ function botfleet(dataDir: string, args: string[]): Promise<Run> {
 function startServe(dataDir: string): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'serve'], {
-      env: { ...process.env, DATA_DIR: dataDir, PORT: '0', EMULATOR_PORT: 'off', LOG_LEVEL: 'silent' },
+      env: {
+        ...process.env,
+        DATA_DIR: dataDir,
+        PORT: '0',
+        EMULATOR_PORT: 'off',
+        LOG_LEVEL: 'silent',
+      },
     });
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => {
@@ -55,7 +67,15 @@ describe('the botfleet CLI on an embedded database', () => {
 
   let partnerId = '';
   before(async () => {
-    const created = await botfleet(dataDir, ['partner', 'create', '--name', 'StockRadar', '--slots', '3', '--json']);
+    const created = await botfleet(dataDir, [
+      'partner',
+      'create',
+      '--name',
+      'StockRadar',
+      '--slots',
+      '3',
+      '--json',
+    ]);
     assert.equal(created.code, 0, created.stderr);
     const body = JSON.parse(created.stdout) as { partner_id: string; api_key: string };
     assert.deepEqual(Object.keys(body).sort(), ['api_key', 'partner_id']);
@@ -64,8 +84,17 @@ describe('the botfleet CLI on an embedded database', () => {
 
   it('registers a channel and prints its webhook URL as JSON', async () => {
     const added = await botfleet(dataDir, [
-      'channel', 'add', '--partner', partnerId, '--channel-secret', 'a'.repeat(32),
-      '--channel-access-token', 'token-1', '--basic-id', '@stockradar', '--json',
+      'channel',
+      'add',
+      '--partner',
+      partnerId,
+      '--channel-secret',
+      'a'.repeat(32),
+      '--channel-access-token',
+      'token-1',
+      '--basic-id',
+      '@stockradar',
+      '--json',
     ]);
 
     assert.equal(added.code, 0, added.stderr);
@@ -75,7 +104,16 @@ describe('the botfleet CLI on an embedded database', () => {
   });
 
   it('explains a bad argument instead of failing with a stack trace', async () => {
-    const run = await botfleet(dataDir, ['channel', 'add', '--partner', 'nope', '--channel-secret', 's', '--channel-access-token', 't']);
+    const run = await botfleet(dataDir, [
+      'channel',
+      'add',
+      '--partner',
+      'nope',
+      '--channel-secret',
+      's',
+      '--channel-access-token',
+      't',
+    ]);
 
     assert.equal(run.code, 1);
     assert.match(run.stderr, /^botfleet: --partner must be an id like/);
@@ -87,7 +125,9 @@ describe('the botfleet CLI on an embedded database', () => {
 
     const listed = await botfleet(dataDir, ['partner', 'list', '--json']);
     assert.equal(listed.code, 0, listed.stderr);
-    const names = (JSON.parse(listed.stdout) as { partners: { name: string }[] }).partners.map((p) => p.name);
+    const names = (JSON.parse(listed.stdout) as { partners: { name: string }[] }).partners.map(
+      (p) => p.name,
+    );
     assert.deepEqual(names.sort(), ['Sandbox', 'StockRadar']);
 
     const second = await botfleet(dataDir, ['serve']);

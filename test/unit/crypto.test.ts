@@ -62,7 +62,10 @@ describe('credentials', () => {
   });
 
   it('keeps the UUID form for management tokens', () => {
-    assert.match(newMgmtToken().token, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    assert.match(
+      newMgmtToken().token,
+      /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+    );
   });
 
   it('makes six-character bind codes without look-alike characters', () => {

@@ -15,7 +15,10 @@ describe('jsonPointerToPath', () => {
 
 describe('canonicalJson', () => {
   it('gives the same text for objects whose keys come in another order', () => {
-    assert.equal(canonicalJson({ b: 1, a: [{ y: 2, x: 1 }] }), canonicalJson({ a: [{ x: 1, y: 2 }], b: 1 }));
+    assert.equal(
+      canonicalJson({ b: 1, a: [{ y: 2, x: 1 }] }),
+      canonicalJson({ a: [{ x: 1, y: 2 }], b: 1 }),
+    );
     assert.notEqual(canonicalJson({ a: 1 }), canonicalJson({ a: '1' }));
   });
 });
