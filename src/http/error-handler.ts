@@ -29,6 +29,8 @@ function validationDetails(issues: readonly AjvIssue[], part: string | undefined
     const missing = issue.params.missingProperty;
     if (issue.keyword === 'required' && typeof missing === 'string') {
       path = path === '' ? missing : `${path}.${missing}`;
+
+      return { path, message: 'is required' };
     }
     if (path === '' && part !== undefined && part !== 'body') path = part;
 

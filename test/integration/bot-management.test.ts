@@ -280,8 +280,8 @@ describe('the bot management API', () => {
     it('refuses a missing answer, a blank question and an over-long answer', async () => {
       assertError(await call(token, 'POST', base, { question: '營業時間？' }), 400, {
         code: 'validation_failed',
-        error: "The request is invalid: answer must have required property 'answer'",
-        details: [{ path: 'answer', message: "must have required property 'answer'" }],
+        error: 'The request is invalid: answer is required',
+        details: [{ path: 'answer', message: 'is required' }],
       });
       assertError(await call(token, 'POST', base, { question: '   ', answer: 'a' }), 400, {
         code: 'validation_failed',

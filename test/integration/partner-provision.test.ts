@@ -147,8 +147,8 @@ describe('POST /api/partner/provision', () => {
         'a missing store_name',
         { system_prompt: 'hi' },
         {
-          error: "The request is invalid: store_name must have required property 'store_name'",
-          details: [{ path: 'store_name', message: "must have required property 'store_name'" }],
+          error: 'The request is invalid: store_name is required',
+          details: [{ path: 'store_name', message: 'is required' }],
         },
       ],
       [
