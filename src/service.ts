@@ -17,6 +17,7 @@ import { type Database, openDatabase } from './db/client.js';
 import { type LineEmulator, startEmulator } from './emulator/index.js';
 import { LineGateway } from './line/client.js';
 import { createLogger } from './logger.js';
+import { startRetention } from './maintenance/retention.js';
 import { startMulticastRecovery } from './multicast/recovery.js';
 import { startEventProcessor } from './webhook/processor.js';
 
@@ -106,7 +107,9 @@ export async function startService(config: Config, options: ServiceOptions = {})
     const processor = startEventProcessor(ctx);
     notify = () => processor.notify();
     const recovery = startMulticastRecovery(ctx);
+    const retention = startRetention(ctx);
     cleanups.unshift(
+      () => retention.stop(),
       () => processor.stop(),
       () => recovery.stop(),
     );

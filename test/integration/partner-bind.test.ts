@@ -29,10 +29,7 @@ import {
 } from '../support/service.js';
 
 const SAMPLE = JSON.parse(
-  readFileSync(
-    join(import.meta.dirname, '..', '..', '..', 'shared', 'samples', 'bind.json'),
-    'utf8',
-  ),
+  readFileSync(join(import.meta.dirname, '..', 'fixtures', 'samples', 'bind.json'), 'utf8'),
 ) as { bot_id: string; line_user_id: string };
 
 const NOT_FOUND = { code: 'not_found', error: 'The bot was not found.' };

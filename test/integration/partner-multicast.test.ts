@@ -34,10 +34,7 @@ import {
 } from '../support/service.js';
 
 const SAMPLE = JSON.parse(
-  readFileSync(
-    join(import.meta.dirname, '..', '..', '..', 'shared', 'samples', 'multicast.json'),
-    'utf8',
-  ),
+  readFileSync(join(import.meta.dirname, '..', 'fixtures', 'samples', 'multicast.json'), 'utf8'),
 ) as { bot_ids: string[]; messages: { type: string; text: string }[] };
 const ALERT = SAMPLE.messages;
 const MULTICAST = '/v2/bot/message/multicast';

@@ -23,7 +23,7 @@ import {
   type TestService,
 } from '../support/service.js';
 
-const SAMPLES = join(import.meta.dirname, '..', '..', '..', 'shared', 'samples');
+const SAMPLES = join(import.meta.dirname, '..', 'fixtures', 'samples');
 const sample = (name: string): Record<string, unknown> =>
   JSON.parse(readFileSync(join(SAMPLES, name), 'utf8')) as Record<string, unknown>;
 

@@ -25,7 +25,7 @@ import {
   type TestService,
 } from '../support/service.js';
 
-const SAMPLES = '/work/shared/samples';
+const SAMPLES = join(import.meta.dirname, '..', 'fixtures', 'samples');
 const SAMPLE_USER = 'U4af4980629a1b2c3d4e5f60718293a4b';
 
 function sample(name: string): Buffer {
