@@ -28,6 +28,8 @@ export interface Config {
   readonly llmTimeoutMs: number;
   readonly llmConcurrencyPerBot: number;
   readonly bindCodeTtlHours: number;
+  /** Partner API requests one partner may make per second (per instance; bursts of twice that). */
+  readonly partnerRequestsPerSecond: number;
   /** Events older than this (from receipt) are answered by push: their reply token has expired. */
   readonly replyTokenMaxAgeMs: number;
   /** Webhook events processed at once (different users; one user's events stay in order). */
@@ -142,6 +144,7 @@ export function loadConfig(env: Env = process.env): Config {
     llmTimeoutMs: integer(env, 'LLM_TIMEOUT_MS', 120_000, 1_000, 600_000),
     llmConcurrencyPerBot: integer(env, 'LLM_CONCURRENCY_PER_BOT', 2, 1, 100),
     bindCodeTtlHours: integer(env, 'BIND_CODE_TTL_HOURS', 72, 1, 24 * 365),
+    partnerRequestsPerSecond: integer(env, 'PARTNER_RATE_LIMIT', 300, 1, 100_000),
     replyTokenMaxAgeMs: integer(env, 'REPLY_TOKEN_MAX_AGE_MS', 50_000, 0, 20 * 60_000),
     webhookConcurrency: integer(env, 'WEBHOOK_CONCURRENCY', 8, 1, 64),
     logLevel: text(env, 'LOG_LEVEL') ?? 'info',

@@ -4,6 +4,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { AppContext } from '../../context.js';
 import { idempotencyHooks } from '../../http/idempotency.js';
 import { partnerAuth } from '../../http/partner-auth.js';
+import { partnerRateLimit } from '../../http/partner-rate-limit.js';
 import { bindRoute } from './bind.js';
 import { botsRoutes } from './bots.js';
 import { channelRoutes } from './channels.js';
@@ -14,6 +15,7 @@ import { usageRoute } from './usage.js';
 export const partnerRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
   const idempotency = idempotencyHooks(ctx.db);
   app.addHook('onRequest', partnerAuth(ctx.db));
+  app.addHook('onRequest', partnerRateLimit(ctx.config.partnerRequestsPerSecond));
   app.addHook('preHandler', idempotency.preHandler);
   app.addHook('onSend', idempotency.onSend);
   // JSON only: a text/plain body is a 415, not a string that fails validation.
