@@ -3,7 +3,7 @@ import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 
 import { newApiKey } from '../crypto/tokens.js';
 import type { Executor } from '../db/client.js';
-import { apiKeys, bots, partners } from '../db/schema.js';
+import { apiKeys, partners } from '../db/schema.js';
 
 export interface CreatedPartner {
   partner_id: string;
@@ -53,7 +53,8 @@ export async function listPartners(db: Executor) {
       slots_total: partners.slotsTotal,
       slots_used: partners.slotsUsed,
       sandbox: partners.isSandbox,
-      bots: sql<number>`(select count(*)::int from ${bots} where ${bots.partnerId} = ${partners.id} and ${bots.status} <> 'deleted')`,
+      // Written out so the inner query's partner id is the outer row's, not the bot's own id.
+      bots: sql<number>`(select count(*)::int from bots b where b.partner_id = partners.id and b.status <> 'deleted')`,
       created_at: partners.createdAt,
     })
     .from(partners)

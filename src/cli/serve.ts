@@ -15,10 +15,14 @@ function banner(service: Service): string {
     `  database        ${config.databaseUrl === undefined ? `embedded (PGlite) in ${config.dataDir}` : 'PostgreSQL (DATABASE_URL)'}`,
     `  AI model        ${config.llm === undefined ? 'none (bots answer from their FAQ)' : `${config.llm.provider} ${config.llm.model}`}`,
   ];
-  if (service.emulator !== undefined)
+  if (service.emulator !== undefined) {
     lines.push(
       `  LINE emulator   ${service.emulator.url}  (chat page at ${service.emulator.url}/)`,
     );
+    for (const channel of service.emulator.channels()) {
+      lines.push(`  sandbox channel ${channel.id}  (${channel.basicId})`);
+    }
+  }
   const sandbox = service.sandbox;
   if (sandbox !== undefined) {
     lines.push(

@@ -70,16 +70,33 @@ function fromFrameworkError(error: FastifyError): ApiError | undefined {
   return undefined;
 }
 
+/**
+ * What an unexpected error may put in the log: a failed query's message
+ * carries its parameters (hashed credentials, user text), so only its first
+ * line and the database's error code are kept.
+ */
+export function loggableError(error: Error): Record<string, unknown> {
+  const cause = error.cause as { code?: unknown; message?: unknown } | undefined;
+
+  return {
+    type: error.name,
+    message: error.message.split('\n')[0]?.slice(0, 300),
+    ...(cause?.code === undefined ? {} : { db_code: cause.code }),
+    ...(typeof cause?.message === 'string' ? { cause: cause.message.slice(0, 300) } : {}),
+    stack: error.stack?.split('\n').slice(1, 8).join('\n'),
+  };
+}
+
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     const apiError = error instanceof ApiError ? error : fromFrameworkError(error);
     if (apiError === undefined) {
-      request.log.error({ err: error }, 'request failed');
+      request.log.error({ err: loggableError(error) }, 'request failed');
       const internal = errors.internal();
 
       return reply.status(internal.status).send(errorBody(internal, request.id));
     }
-    if (apiError.status >= 500) request.log.error({ err: error }, 'request failed');
+    if (apiError.status >= 500) request.log.error({ err: loggableError(error) }, 'request failed');
     else request.log.info({ code: apiError.code, status: apiError.status }, 'request rejected');
 
     return reply

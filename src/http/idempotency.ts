@@ -1,12 +1,14 @@
 /**
  * The Idempotency-Key header: the first response to a key is stored (per
  * partner) and replayed for 24 hours; the same key while the first request is
- * still running gets a 409, the same key with another request a 422. A request
+ * still running gets a 409, the same key with another request a 422 (responses
+ * are stored encrypted, as they may carry a new bot's mgmt_token). A request
  * whose process died keeps its key locked only until the lock runs out.
  */
 import { and, eq, lt, sql } from 'drizzle-orm';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
+import type { SecretBox } from '../crypto/secret-box.js';
 import { sha256Hex } from '../crypto/tokens.js';
 import type { Db } from '../db/client.js';
 import { idempotencyKeys } from '../db/schema.js';
@@ -91,7 +93,15 @@ async function takeOverStale(db: Db, partnerId: string, key: string): Promise<bo
   return rows.length > 0;
 }
 
-export function idempotencyHooks(db: Db) {
+/** Stored responses can hold credentials (a provision's mgmt_token), so they are sealed. */
+function openStored(secrets: SecretBox, stored: unknown): unknown {
+  const sealed = (stored as { sealed?: unknown } | null)?.sealed;
+  if (typeof sealed !== 'string') throw errors.idempotencyInFlight();
+
+  return JSON.parse(secrets.open(sealed));
+}
+
+export function idempotencyHooks(db: Db, secrets: SecretBox) {
   async function preHandler(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     const header = request.headers['idempotency-key'];
     if (header === undefined || request.method === 'GET') return;
@@ -123,7 +133,7 @@ export function idempotencyHooks(db: Db) {
       return reply
         .status(row.responseStatus ?? 200)
         .header('idempotent-replayed', 'true')
-        .send(row.responseBody);
+        .send(openStored(secrets, row.responseBody));
     }
     if (!(await takeOverStale(db, partnerId, key))) throw errors.idempotencyInFlight();
     request.idempotency = { key, stored: false };
@@ -143,7 +153,11 @@ export function idempotencyHooks(db: Db) {
     }
     await db
       .update(idempotencyKeys)
-      .set({ state: 'done', responseStatus: reply.statusCode, responseBody: JSON.parse(payload) })
+      .set({
+        state: 'done',
+        responseStatus: reply.statusCode,
+        responseBody: { sealed: secrets.seal(payload) },
+      })
       .where(where);
 
     return payload;

@@ -1,5 +1,6 @@
 /** Reading a verified webhook body into the events to store. */
 import { errors } from '../http/errors.js';
+import { toStorable } from '../text/storable.js';
 
 export interface IncomingEvent {
   readonly webhookEventId: string;
@@ -20,7 +21,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 function parseJson(body: Buffer): unknown {
   try {
-    return JSON.parse(body.toString('utf8'));
+    return toStorable(JSON.parse(body.toString('utf8')) as unknown);
   } catch {
     throw errors.invalidJson();
   }

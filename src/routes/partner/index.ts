@@ -13,7 +13,7 @@ import { provisionRoute } from './provision.js';
 import { usageRoute } from './usage.js';
 
 export const partnerRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
-  const idempotency = idempotencyHooks(ctx.db);
+  const idempotency = idempotencyHooks(ctx.db, ctx.secrets);
   app.addHook('onRequest', partnerAuth(ctx.db));
   app.addHook('onRequest', partnerRateLimit(ctx.config.partnerRequestsPerSecond));
   app.addHook('preHandler', idempotency.preHandler);
